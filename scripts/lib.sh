@@ -4,7 +4,9 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=series.conf
 . "$ROOT/series.conf"
+# shellcheck disable=SC2034 # used by the scripts that source this
 KTREE=$ROOT/kernel-tree
+# shellcheck disable=SC2034
 PATCHES=$ROOT/patches
 PROG=$(basename "$0")
 
@@ -52,8 +54,9 @@ need_base() {
 series_identity() {
 	local name=${SERIES_AUTHOR%% <*} email=${SERIES_AUTHOR##*<}
 	email=${email%>}
-	[ -n "$name" ] && [ -n "$email" ] && [ "$name" != "$SERIES_AUTHOR" ] ||
+	if [ -z "$name" ] || [ -z "$email" ] || [ "$name" = "$SERIES_AUTHOR" ]; then
 		die "SERIES_AUTHOR must look like 'Name <email>', got '$SERIES_AUTHOR'"
+	fi
 	export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email
 	export GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
 }
@@ -78,6 +81,10 @@ run_logged() {
 	done
 	rc=0
 	wait "$pid" || rc=$?
-	info "$desc: $([ "$rc" = 0 ] && echo done || echo "FAILED (exit $rc)") in $((SECONDS - start))s"
+	if [ "$rc" = 0 ]; then
+		info "$desc: done in $((SECONDS - start))s"
+	else
+		info "$desc: FAILED (exit $rc) after $((SECONDS - start))s"
+	fi
 	return "$rc"
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""Count KUnit results in kunit.py's --json output: one line per status."""
+import json
+import sys
+
+
+def walk(group, counts):
+    for case in group.get("test_cases", []):
+        status = case.get("status", "FAIL").upper()
+        key = {"PASS": "passed", "SKIP": "skipped"}.get(status, "failed")
+        counts[key] += 1
+        if key == "failed":
+            counts["failures"].append(f'{group.get("name", "?")}.{case.get("name", "?")}')
+    for sub in group.get("sub_groups", []):
+        walk(sub, counts)
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
+        print("Usage: kunit-summary.py KUNIT_JSON", file=sys.stderr)
+        return 2
+    with open(sys.argv[1], encoding="utf-8") as f:
+        data = json.load(f)
+    counts = {"passed": 0, "failed": 0, "skipped": 0, "failures": []}
+    walk(data, counts)
+    for key in ("passed", "failed", "skipped"):
+        print(f"{key} {counts[key]}")
+    for name in counts["failures"]:
+        print(f"failure {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
