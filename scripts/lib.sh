@@ -63,28 +63,129 @@ series_identity() {
 
 # run_logged LOG DESC CMD...: run CMD with its output in LOG, printing a
 # heartbeat with the log's last line every 30 seconds.  Returns CMD's status.
+# With RUN_LOGGED_QUIET=1 only the heartbeat is printed (no start/end line).
 run_logged() {
-	local log=$1 desc=$2 pid rc start last
+	local log=$1 desc=$2 pid rc start last next=30
 	shift 2
 	mkdir -p "$(dirname "$log")"
-	info "$desc (log: $log)"
+	[ "${RUN_LOGGED_QUIET:-0}" = 1 ] || info "$desc (log: $log)"
 	start=$SECONDS
 	"$@" >"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
-		sleep 2
-		if (((SECONDS - start) % 30 < 2)) && ((SECONDS - start >= 30)); then
+		sleep 0.5
+		if ((SECONDS - start >= next)); then
 			last=$(tail -n 1 "$log" 2>/dev/null | cut -c1-100)
 			info "  ... $desc: $((SECONDS - start))s, $last"
-			sleep 1
+			next=$((next + 30))
 		fi
 	done
 	rc=0
 	wait "$pid" || rc=$?
-	if [ "$rc" = 0 ]; then
+	if [ "${RUN_LOGGED_QUIET:-0}" = 1 ]; then
+		:
+	elif [ "$rc" = 0 ]; then
 		info "$desc: done in $((SECONDS - start))s"
 	else
 		info "$desc: FAILED (exit $rc) after $((SECONDS - start))s"
 	fi
 	return "$rc"
+}
+
+# ---- Stages: the runner scripts/run and scripts/test share ----------------
+
+# series_lock: one scripts/run or scripts/test at a time per BUILD_ROOT (they
+# move kernel-tree's branch and share the build directories); waits.
+series_lock() {
+	mkdir -p "$BUILD_ROOT"
+	exec 9>"$BUILD_ROOT/.series.lock"
+	if ! flock -n 9; then
+		info "another scripts/run or scripts/test holds $BUILD_ROOT/.series.lock; waiting"
+		flock 9
+	fi
+}
+
+# stage_init DIR: the logs of the stages that follow go to DIR/NAME.log.
+stage_init() {
+	STAGE_LOGDIR=$1
+	STAGE_NAMES=()
+	declare -gA STAGE_RESULT=() STAGE_SECS=() STAGE_NOTE=()
+	mkdir -p "$STAGE_LOGDIR"
+	rm -f "$STAGE_LOGDIR"/*.log
+}
+
+# stage NAME CMD...: run CMD (a command or a shell function) with its output
+# in STAGE_LOGDIR/NAME.log and run_logged's heartbeat; print on stdout
+#   ok   NAME (Ns)
+#   FAIL NAME: REASON (log: FILE)
+# REASON being the last "prog: error: ..." line of the log (die's format).
+# Returns CMD's status.
+stage() {
+	local name=$1 log rc=0 start=$SECONDS reason
+	shift
+	log=$STAGE_LOGDIR/$name.log
+	STAGE_NAMES+=("$name")
+	RUN_LOGGED_QUIET=1 run_logged "$log" "$name" "$@" || rc=$?
+	STAGE_SECS[$name]=$((SECONDS - start))
+	if [ "$rc" = 0 ]; then
+		STAGE_RESULT[$name]=ok
+		printf 'ok   %s (%ss)\n' "$name" "${STAGE_SECS[$name]}"
+		return 0
+	fi
+	reason=$(grep -E '^[[:alnum:]_.-]+: error: ' "$log" | tail -n 1 | sed -E 's/^[^ ]+ error: //')
+	[ -n "$reason" ] || reason="exit $rc, last line: $(tail -n 1 "$log" | cut -c1-160)"
+	STAGE_RESULT[$name]=FAIL
+	STAGE_NOTE[$name]=$reason
+	printf 'FAIL %s: %s (log: %s)\n' "$name" "$reason" "$log"
+	return "$rc"
+}
+
+# stage_skip NAME REASON: a stage that did not run; never counts as passed.
+stage_skip() {
+	STAGE_NAMES+=("$1")
+	STAGE_RESULT[$1]=skip
+	STAGE_SECS[$1]=0
+	STAGE_NOTE[$1]=$2
+	printf 'skip %s: %s\n' "$1" "$2"
+}
+
+# stage_counts: print "N passed, N failed[, N skipped]"; fail if any failed.
+stage_counts() {
+	local n p=0 f=0 s=0
+	for n in "${STAGE_NAMES[@]}"; do
+		case ${STAGE_RESULT[$n]} in
+		ok) p=$((p + 1)) ;;
+		FAIL) f=$((f + 1)) ;;
+		*) s=$((s + 1)) ;;
+		esac
+	done
+	if [ "$s" = 0 ]; then
+		printf '%d passed, %d failed\n' "$p" "$f"
+	else
+		printf '%d passed, %d failed, %d skipped\n' "$p" "$f" "$s"
+	fi
+	[ "$f" = 0 ]
+}
+
+# stage_table: the stages as a table: name, result, seconds, note (the
+# failure reason, the skip reason, or what stage_note recorded).
+stage_table() {
+	local n
+	printf '%-12s %-6s %7s  %s\n' STAGE RESULT TIME DETAILS
+	for n in "${STAGE_NAMES[@]}"; do
+		printf '%-12s %-6s %6ss  %s\n' "$n" "${STAGE_RESULT[$n]}" "${STAGE_SECS[$n]}" "${STAGE_NOTE[$n]:-}"
+	done
+}
+
+# stage_note NAME TEXT: what the table says about a stage that passed.
+stage_note() {
+	STAGE_NOTE[$1]=$2
+}
+
+# kunit_counts SUMMARY: "PASSED FAILED SKIPPED" from scripts/kunit's
+# kunit-summary.txt (nothing, and failure, if it is missing).
+kunit_counts() {
+	[ -s "$1" ] || return 1
+	awk '$1 == "passed" { p = $2 } $1 == "failed" { f = $2 } $1 == "skipped" { s = $2 }
+		END { print p + 0, f + 0, s + 0 }' "$1"
 }
