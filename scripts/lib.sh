@@ -182,6 +182,22 @@ stage_note() {
 	STAGE_NOTE[$1]=$2
 }
 
+# summary_value FILE KEY: the value of the "KEY value" line of FILE.
+summary_value() {
+	[ -f "$1" ] || return 1
+	awk -v k="$2" '$1 == k { sub(/^[^ ]+ /, ""); print; exit }' "$1"
+}
+
+# boot_note SUMMARY: one line about the scripts/boot run whose
+# boot-summary.txt SUMMARY is (fails if there is none).
+boot_note() {
+	[ -s "$1" ] || return 1
+	awk '{ v[$1] = $2 }
+		END { printf "booted: %d passed, %d failed, %d skipped; %d splats; %s, %ss%s\n",
+			v["passed"], v["failed"], v["skipped"], v["splats"], v["accel"],
+			v["boot_seconds"], v["hung"] ? "; HUNG" : "" }' "$1"
+}
+
 # kunit_counts SUMMARY: "PASSED FAILED SKIPPED" from scripts/kunit's
 # kunit-summary.txt (nothing, and failure, if it is missing).
 kunit_counts() {
