@@ -47,6 +47,13 @@ need_base() {
 	[ -n "$base" ] || die "no kernel-tree gitlink recorded in the index"
 	git -C "$KTREE" rev-parse -q --verify "$base^{commit}" >/dev/null 2>&1 ||
 		die "kernel-tree lacks base commit $base: run scripts/base"
+	# The base is a root commit.  A gitlink with a parent means kernel-tree's
+	# HEAD was staged, e.g. by "git commit -a" in this repository.
+	if git -C "$KTREE" rev-parse -q --verify "$base^" >/dev/null 2>&1; then
+		die "the kernel-tree gitlink $base is not the base commit (it has a parent):" \
+			"kernel-tree's HEAD was committed (git commit -a?).  Restore it with:" \
+			"git update-index --cacheinfo 160000,\$(git -C kernel-tree rev-parse base),kernel-tree"
+	fi
 	printf '%s\n' "$base"
 }
 
