@@ -212,3 +212,9 @@ kunit_counts() {
 	awk '$1 == "passed" { p = $2 } $1 == "failed" { f = $2 } $1 == "skipped" { s = $2 }
 		END { print p + 0, f + 0, s + 0 }' "$1"
 }
+
+# kunit_kernel_args KUNITCONFIG...: the words of their "# kernel_args:"
+# lines, what their suites need on the kernel command line.
+kunit_kernel_args() {
+	sed -n 's/^# kernel_args: *//p' "$@" | tr -s '[:blank:]' '\n' | grep . || true
+}
