@@ -191,8 +191,11 @@ elif [ ! -e /dev/loop-control ] && [ ! -e /dev/loop0 ]; then
 elif ! dd if=/dev/zero of="$img" bs=1024 count=32768 2>/dev/null ||
 	! mke2fs -F -i 4096 "$img" >/dev/null 2>&1; then
 	why="cannot make an ext2 image in /tmp"
-elif ! mkdir -p "$mnt" || ! mount -t ext2 -o loop "$img" "$mnt"; then
-	why="cannot loop-mount an ext2 image"
+elif ! mkdir -p "$mnt" || ! loopdev=$(losetup -f) || ! losetup "$loopdev" "$img"; then
+	why="cannot attach the ext2 image to a loop device"
+elif ! mount -t ext2 "$loopdev" "$mnt"; then
+	losetup -d "$loopdev"
+	why="cannot mount the ext2 image on $loopdev"
 fi
 if [ -n "$why" ]; then
 	skip ext2-long-names "$why"
@@ -216,7 +219,8 @@ else
 	ok=0
 	[ "$end" -le "$limit" ] && ok=1
 	result $ok ext2-drop_caches "SReclaimable $top -> $end kB, want <= $limit"
-	umount -d "$mnt" || umount "$mnt"
+	umount "$mnt"
+	losetup -d "$loopdev"
 fi
 rm -f "$img"
 rmdir "$mnt" 2>/dev/null
