@@ -221,7 +221,7 @@ kunit_kernel_args() {
 
 # Kernel command line of the boots scripts/run and scripts/test make.
 # slab-static-module.sh defaults to 200 load/unload cycles, which take about
-# 30 minutes under TCG (each unload waits for kobject releases that
+# 25 minutes under TCG (each unload waits for kobject releases that
 # CONFIG_DEBUG_KOBJECT_RELEASE delays by 1-4 s, one after the other); these
 # runs do 30.  For the full 200:
 #   scripts/boot --append selftest.only=slab-static-module
