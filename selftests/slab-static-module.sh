@@ -15,15 +15,24 @@
 # log itself after every cycle, reporting any splat in it (a WARNING too)
 # as a failure with the splat's lines as diagnostics.
 #
-# Kernel command line: slab_static.cycles=N (default 200).
+# Then the same for a real modular user, configfs, whose configfs_dir_cache
+# the series makes static: a cache of its own while configfs is loaded,
+# used by a mount, gone after unload, and load/mount/unmount/unload cycles
+# with readers on its sysfs files.  Skipped (each case) when configfs is
+# not built as a module.
+#
+# Kernel command line: slab_static.cycles=N (default 200),
+# slab_static.configfs_cycles=N (default 20).
 # Prints KTAP; exit 0 pass, 1 fail, 4 skip.
 
 mod=test_slab_static
 cycles=200
+configfs_cycles=20
 read -r cmdline </proc/cmdline
 for word in $cmdline; do
 	case $word in
 	slab_static.cycles=*) cycles=${word#*=} ;;
+	slab_static.configfs_cycles=*) configfs_cycles=${word#*=} ;;
 	esac
 done
 
@@ -32,7 +41,7 @@ if ! find "/lib/modules/$(uname -r)" -name "$mod.ko*" 2>/dev/null | grep -q .; t
 	echo "1..0 # SKIP $mod.ko not installed (CONFIG_TEST_SLAB_STATIC=m)"
 	exit 4
 fi
-echo "1..5"
+echo "1..8"
 fail=0
 n=0
 result() { # result OK NAME [DETAIL]
@@ -86,16 +95,16 @@ result "$ok" unload "caches left after rmmod"
 read -r loglevel _ </proc/sys/kernel/printk
 echo 4 >/proc/sys/kernel/printk
 rm -f /tmp/stop-readers
-reader() {
+reader() { # reader PREFIX: read the sysfs files of the caches PREFIX*
 	while [ ! -e /tmp/stop-readers ]; do
-		for f in /sys/kernel/slab/"$mod"-*/*; do
+		for f in "/sys/kernel/slab/$1"*/*; do
 			cat "$f" >/dev/null 2>&1
 		done
 	done
 }
-reader &
+reader "$mod-" &
 r1=$!
-reader &
+reader "$mod-" &
 r2=$!
 done_cycles=0
 bad=0
@@ -120,12 +129,68 @@ result "$([ "$bad" = 0 ] && echo 1)" "cycles ($done_cycles of $cycles)" "$bad mo
 result "$([ "$done_cycles" = "$cycles" ] && echo 1)" all-cycles "stopped after $done_cycles"
 
 # 5: no splat, including releases still delayed after the last unload.
-sleep 5
-collect
-if [ "$(nsplats)" = 0 ]; then
-	result 1 no-splat
-else
-	sed 's/^/# /' /tmp/slab-static-splats
-	result 0 no-splat "kernel reported $(nsplats) problem line(s), above"
+no_splat() { # no_splat NAME
+	sleep 5
+	collect
+	if [ "$(nsplats)" = 0 ]; then
+		result 1 "$1"
+	else
+		sed 's/^/# /' /tmp/slab-static-splats
+		result 0 "$1" "kernel reported $(nsplats) problem line(s), above"
+	fi
+}
+no_splat no-splat
+
+# 6-8: configfs, a modular user of a static cache.
+cfs=configfs_dir_cache
+if ! find "/lib/modules/$(uname -r)" -name "configfs.ko*" 2>/dev/null | grep -q .; then
+	for name in configfs-load-mount configfs-cycles configfs-no-splat; do
+		n=$((n + 1))
+		echo "ok $n $name # SKIP configfs.ko not installed (CONFIG_CONFIGFS_FS=m)"
+	done
+	exit "$fail"
 fi
+: >/tmp/slab-static-splats
+in_use() { # objects in use in configfs_dir_cache, from /proc/slabinfo
+	awk -v c="$cfs" '$1 == c { print $2 }' /proc/slabinfo
+}
+ok=1
+why=
+modprobe configfs || why="modprobe failed"
+# A static cache is never an alias: a directory, not a link to another.
+[ -z "$why" ] && { [ -d "/sys/kernel/slab/$cfs" ] && [ ! -L "/sys/kernel/slab/$cfs" ]; } ||
+	why=${why:-"$cfs is not a cache of its own in /sys/kernel/slab"}
+[ -n "$why" ] || mount -t configfs none /sys/kernel/config || why="mount failed"
+# The mount's root directory entry comes from the cache.
+[ -n "$why" ] || [ "$(in_use)" -ge 1 ] || why="no object in use in $cfs after mount"
+[ -n "$why" ] || umount /sys/kernel/config || why="umount failed"
+[ -n "$why" ] || rmmod configfs || why="rmmod failed"
+[ -n "$why" ] || ! grep -q "^$cfs " /proc/slabinfo || why="$cfs left after rmmod"
+[ -z "$why" ] || ok=0
+result "$ok" configfs-load-mount "$why"
+
+echo 4 >/proc/sys/kernel/printk
+rm -f /tmp/stop-readers
+reader "$cfs" &
+r1=$!
+done_cycles=0
+bad=0
+while [ "$done_cycles" -lt "$configfs_cycles" ]; do
+	if modprobe configfs && mount -t configfs none /sys/kernel/config; then
+		ls /sys/kernel/config >/dev/null
+		umount /sys/kernel/config || bad=$((bad + 1))
+	else
+		bad=$((bad + 1))
+	fi
+	rmmod configfs || bad=$((bad + 1))
+	done_cycles=$((done_cycles + 1))
+	collect
+	[ "$(nsplats)" = 0 ] || break
+done
+touch /tmp/stop-readers
+wait "$r1"
+echo "$loglevel" >/proc/sys/kernel/printk
+result "$([ "$bad" = 0 ] && [ "$done_cycles" = "$configfs_cycles" ] && echo 1)" \
+	"configfs-cycles ($done_cycles of $configfs_cycles)" "$bad failures, stopped after $done_cycles"
+no_splat configfs-no-splat
 exit "$fail"
