@@ -17,9 +17,9 @@
 #
 # Then the same for a real modular user, configfs, whose configfs_dir_cache
 # the series makes static: a cache of its own while configfs is loaded,
-# used by a mount, gone after unload, and load/mount/unmount/unload cycles
-# with readers on its sysfs files.  Skipped (each case) when configfs is
-# not built as a module.
+# used when the configfs sample's item is made, gone after unload, and
+# such cycles with a reader on its sysfs files.  Skipped (each case) when
+# configfs and its sample are not built as modules.
 #
 # Kernel command line: slab_static.cycles=N (default 200),
 # slab_static.configfs_cycles=N (default 20).
@@ -141,12 +141,15 @@ no_splat() { # no_splat NAME
 }
 no_splat no-splat
 
-# 6-8: configfs, a modular user of a static cache.
+# 6-8: configfs, a modular user of a static cache.  Its directory entries
+# come from configfs_dir_cache once a client registers a subsystem: the
+# configfs sample (samples/configfs), which modprobe loads configfs for.
 cfs=configfs_dir_cache
-if ! find "/lib/modules/$(uname -r)" -name "configfs.ko*" 2>/dev/null | grep -q .; then
-	for name in configfs-load-mount configfs-cycles configfs-no-splat; do
+cfg=/sys/kernel/config
+if ! find "/lib/modules/$(uname -r)" -name "configfs_sample.ko*" 2>/dev/null | grep -q .; then
+	for name in configfs-use configfs-cycles configfs-no-splat; do
 		n=$((n + 1))
-		echo "ok $n $name # SKIP configfs.ko not installed (CONFIG_CONFIGFS_FS=m)"
+		echo "ok $n $name # SKIP configfs_sample.ko not installed (CONFIG_CONFIGFS_FS=m, CONFIG_SAMPLE_CONFIGFS=m)"
 	done
 	exit "$fail"
 fi
@@ -154,20 +157,37 @@ fi
 in_use() { # objects in use in configfs_dir_cache, from /proc/slabinfo
 	awk -v c="$cfs" '$1 == c { print $2 }' /proc/slabinfo
 }
-ok=1
-why=
-modprobe configfs || why="modprobe failed"
-# A static cache is never an alias: a directory, not a link to another.
-[ -z "$why" ] && { [ -d "/sys/kernel/slab/$cfs" ] && [ ! -L "/sys/kernel/slab/$cfs" ]; } ||
-	why=${why:-"$cfs is not a cache of its own in /sys/kernel/slab"}
-[ -n "$why" ] || mount -t configfs none /sys/kernel/config || why="mount failed"
-# The mount's root directory entry comes from the cache.
-[ -n "$why" ] || [ "$(in_use)" -ge 1 ] || why="no object in use in $cfs after mount"
-[ -n "$why" ] || umount /sys/kernel/config || why="umount failed"
-[ -n "$why" ] || rmmod configfs || why="rmmod failed"
-[ -n "$why" ] || ! grep -q "^$cfs " /proc/slabinfo || why="$cfs left after rmmod"
-[ -z "$why" ] || ok=0
-result "$ok" configfs-load-mount "$why"
+# configfs_cycle: load, mount, make and remove an item, unmount, unload;
+# prints what went wrong, if anything, and always cleans up.
+configfs_cycle() {
+	why='' before='' after=''
+	modprobe configfs_sample || { echo "modprobe configfs_sample failed"; return; }
+	# A static cache is never an alias: a directory, not a link.
+	if [ -L "/sys/kernel/slab/$cfs" ] || [ ! -d "/sys/kernel/slab/$cfs" ]; then
+		why="$cfs is not a cache of its own in /sys/kernel/slab"
+	elif ! mount -t configfs none "$cfg"; then
+		why="mount failed"
+	else
+		before=$(in_use)
+		if ! mkdir "$cfg/02-simple-children/item"; then
+			why="mkdir of a configfs item failed"
+		else
+			after=$(in_use)
+			[ "${after:-0}" -gt "${before:-0}" ] ||
+				why="$cfs in use $before -> $after after making an item"
+			rmdir "$cfg/02-simple-children/item" || why=${why:-"rmdir failed"}
+		fi
+		umount "$cfg" || why=${why:-"umount failed"}
+	fi
+	rmmod configfs_sample || why=${why:-"rmmod configfs_sample failed"}
+	rmmod configfs || why=${why:-"rmmod configfs failed"}
+	if [ -z "$why" ] && grep -q "^$cfs " /proc/slabinfo; then
+		why="$cfs left after rmmod"
+	fi
+	echo "$why"
+}
+why=$(configfs_cycle)
+result "$([ -z "$why" ] && echo 1)" configfs-use "$why"
 
 echo 4 >/proc/sys/kernel/printk
 rm -f /tmp/stop-readers
@@ -176,13 +196,8 @@ r1=$!
 done_cycles=0
 bad=0
 while [ "$done_cycles" -lt "$configfs_cycles" ]; do
-	if modprobe configfs && mount -t configfs none /sys/kernel/config; then
-		ls /sys/kernel/config >/dev/null
-		umount /sys/kernel/config || bad=$((bad + 1))
-	else
-		bad=$((bad + 1))
-	fi
-	rmmod configfs || bad=$((bad + 1))
+	why=$(configfs_cycle)
+	[ -z "$why" ] || { bad=$((bad + 1)); echo "# cycle $((done_cycles + 1)): $why"; }
 	done_cycles=$((done_cycles + 1))
 	collect
 	[ "$(nsplats)" = 0 ] || break
@@ -191,6 +206,6 @@ touch /tmp/stop-readers
 wait "$r1"
 echo "$loglevel" >/proc/sys/kernel/printk
 result "$([ "$bad" = 0 ] && [ "$done_cycles" = "$configfs_cycles" ] && echo 1)" \
-	"configfs-cycles ($done_cycles of $configfs_cycles)" "$bad failures, stopped after $done_cycles"
+	"configfs-cycles ($done_cycles of $configfs_cycles)" "$bad failed, stopped after $done_cycles"
 no_splat configfs-no-splat
 exit "$fail"
