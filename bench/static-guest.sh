@@ -14,15 +14,11 @@
 # 3. configfs, the module with a converted cache: load, mount, unmount,
 #    unload, and the state of configfs_dir_cache while loaded and after.
 
-rounds=7
-msec=200
-read -r cmdline </proc/cmdline
-for word in $cmdline; do
-	case $word in
-	bench_static.rounds=*) rounds=${word#*=} ;;
-	bench_static.msec=*) msec=${word#*=} ;;
-	esac
-done
+# Copied next to it in the guest by scripts/bench-static.
+# shellcheck source-path=SCRIPTDIR source=../selftests/lib.sh
+. "$(dirname "$0")/lib.sh"
+rounds=$(cmdline_number bench_static.rounds 7)
+msec=$(cmdline_number bench_static.msec 200)
 
 converted="names_cache filp dentry inode_cache mnt_cache buffer_head seq_file
 task_struct signal_cache sighand_cache files_cache fs_cache mm_struct

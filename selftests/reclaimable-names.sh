@@ -38,13 +38,9 @@
 # Kernel command line: reclaimable_names.n=N (default 3000).
 # Prints KTAP; exit 0 pass, 1 fail, 4 skip.
 
-n=3000
-read -r cmdline </proc/cmdline
-for word in $cmdline; do
-	case $word in
-	reclaimable_names.n=*) n=${word#*=} ;;
-	esac
-done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+n=$(cmdline_number reclaimable_names.n 3000)
 
 echo "KTAP version 1"
 if [ -e /sys/kernel/slab/kmalloc-rcl-256 ] ||
@@ -70,6 +66,19 @@ result() { # result OK NAME DETAIL
 		echo "not ok $t $2"
 		fail=1
 	fi
+}
+
+# at_least NAME VALUE MIN DETAIL / at_most NAME VALUE MAX DETAIL: a result
+# from comparing VALUE, with DETAIL and the bound as its diagnostic.
+at_least() {
+	ok=0
+	[ "$2" -ge "$3" ] && ok=1
+	result $ok "$1" "$4, want >= $3"
+}
+at_most() {
+	ok=0
+	[ "$2" -le "$3" ] && ok=1
+	result $ok "$1" "$4, want <= $3"
 }
 
 skip() { # skip NAME REASON
@@ -152,18 +161,13 @@ base=$(srecl)
 create "$dir/short" "$short" || echo "# creating short names failed"
 mid=$(srecl)
 rise_short=$((mid - base))
-ok=0
-[ "$rise_short" -ge "$(kb 128)" ] && ok=1
-result $ok tmpfs-short-names \
-	"SReclaimable $base -> $mid kB: +$rise_short, want >= $(kb 128)"
+at_least tmpfs-short-names "$rise_short" "$(kb 128)" "SReclaimable $base -> $mid kB: +$rise_short"
 
 create "$dir/long" "$long" || echo "# creating long names failed"
 top=$(srecl)
 rise_long=$((top - mid))
-ok=0
-[ $((rise_long - rise_short)) -ge "$(kb 200)" ] && ok=1
-result $ok tmpfs-long-names \
-	"SReclaimable $mid -> $top kB: +$rise_long, +$((rise_long - rise_short)) over short names, want >= $(kb 200)"
+at_least tmpfs-long-names "$((rise_long - rise_short))" "$(kb 200)" \
+	"SReclaimable $mid -> $top kB: +$rise_long, +$((rise_long - rise_short)) over short names"
 
 # drop_caches cannot reclaim tmpfs names; say what it does, assert nothing.
 echo 2 >/proc/sys/vm/drop_caches
@@ -173,9 +177,7 @@ echo "# drop_caches with the files in place: SReclaimable $top -> $(srecl) kB"
 umount "$dir/short" "$dir/long"
 limit=$((base + (top - base) / 4))
 end=$(fall_to "$limit")
-ok=0
-[ "$end" -le "$limit" ] && ok=1
-result $ok tmpfs-umount "SReclaimable $top -> $end kB, want <= $limit"
+at_most tmpfs-umount "$end" "$limit" "SReclaimable $top -> $end kB"
 rmdir "$dir/short" "$dir/long" "$dir"
 
 # N long names on ext2: dentries that drop_caches can free.
@@ -207,18 +209,13 @@ else
 	sync
 	top=$(srecl)
 	rise=$((top - base))
-	ok=0
-	[ "$rise" -ge "$(kb 200)" ] && ok=1
-	result $ok ext2-long-names \
-		"SReclaimable $base -> $top kB: +$rise, want >= $(kb 200)"
+	at_least ext2-long-names "$rise" "$(kb 200)" "SReclaimable $base -> $top kB: +$rise"
 
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	limit=$((base + rise / 4))
 	end=$(fall_to "$limit")
-	ok=0
-	[ "$end" -le "$limit" ] && ok=1
-	result $ok ext2-drop_caches "SReclaimable $top -> $end kB, want <= $limit"
+	at_most ext2-drop_caches "$end" "$limit" "SReclaimable $top -> $end kB"
 	umount "$mnt"
 	losetup -d "$loopdev"
 fi
@@ -233,16 +230,12 @@ lookup "$long" || echo "# a long name exists in /sys/kernel"
 top=$(srecl)
 rise_short=$((mid - base))
 rise_long=$((top - mid))
-ok=0
-[ $((rise_long - rise_short)) -ge "$(kb 200)" ] && ok=1
-result $ok sysfs-negative-long-names \
-	"SReclaimable $base -> $mid -> $top kB: +$rise_short short, +$rise_long long, want a difference >= $(kb 200)"
+at_least sysfs-negative-long-names "$((rise_long - rise_short))" "$(kb 200)" \
+	"SReclaimable $base -> $mid -> $top kB: +$rise_short short, +$rise_long long, +$((rise_long - rise_short)) over short names"
 
 echo 2 >/proc/sys/vm/drop_caches
 limit=$((base + (top - base) / 4))
 end=$(fall_to "$limit")
-ok=0
-[ "$end" -le "$limit" ] && ok=1
-result $ok sysfs-drop_caches "SReclaimable $top -> $end kB, want <= $limit"
+at_most sysfs-drop_caches "$end" "$limit" "SReclaimable $top -> $end kB"
 
 exit $fail

@@ -25,16 +25,11 @@
 # slab_static.configfs_cycles=N (default 20).
 # Prints KTAP; exit 0 pass, 1 fail, 4 skip.
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 mod=test_slab_static
-cycles=200
-configfs_cycles=20
-read -r cmdline </proc/cmdline
-for word in $cmdline; do
-	case $word in
-	slab_static.cycles=*) cycles=${word#*=} ;;
-	slab_static.configfs_cycles=*) configfs_cycles=${word#*=} ;;
-	esac
-done
+cycles=$(cmdline_number slab_static.cycles 200)
+configfs_cycles=$(cmdline_number slab_static.configfs_cycles 20)
 
 echo "KTAP version 1"
 if ! find "/lib/modules/$(uname -r)" -name "$mod.ko*" 2>/dev/null | grep -q .; then
