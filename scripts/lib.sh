@@ -102,7 +102,8 @@ run_logged() {
 # ---- Stages: the runner scripts/run and scripts/test share ----------------
 
 # series_lock: one scripts/run or scripts/test at a time per BUILD_ROOT (they
-# move kernel-tree's branch and share the build directories); waits.
+# move kernel-tree's branch and share the build directories), and patches/
+# not rewritten by scripts/export under them; waits.
 series_lock() {
 	mkdir -p "$BUILD_ROOT"
 	exec 9>"$BUILD_ROOT/.series.lock"
