@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Tests of bench/callsites.py on saved objdump output (bench/testdata/):
+real functions of the base and the patched build, vmlinux and module.
+Run: python3 -m unittest discover -s bench -p 'test_*.py'"""
+import os
+import unittest
+
+import callsites
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
+# nm -S of the patched vmlinux the fixtures come from.
+NAMES_CACHE = (0xffffffff81b42d80, 0xffffffff81b42d80 + 0x100)
+
+
+def sites(fixture, ranges=None, pointers=None):
+    with open(os.path.join(DATA, fixture), encoding="utf-8") as f:
+        funcs = callsites.parse(f)
+    _, unattributed, found = callsites.count(funcs, ranges or {}, pointers or {})
+    return sorted((cache, func, callee, kind)
+                  for cache, func, callee, kind in found), unattributed
+
+
+class Vmlinux(unittest.TestCase):
+    def test_base_loads_the_pointer(self):
+        # Two sites: a call, and a tail call reached only by a branch from
+        # before the call, past a jmp and a ret the scan must not cross.
+        found, other = sites("callsites-base-putname.txt",
+                             pointers={"names_cachep": "names_cache"})
+        self.assertEqual(found, [
+            ("names_cache", "putname", "kmem_cache_free", "load")] * 2)
+        self.assertEqual(other, 0)
+
+    def test_patched_has_the_address(self):
+        found, other = sites("callsites-patched-putname.txt",
+                             ranges={NAMES_CACHE: "names_cache",
+                                     "names_cache": "names_cache"})
+        self.assertEqual(found, [
+            ("names_cache", "putname", "kmem_cache_free", "imm")] * 2)
+        self.assertEqual(other, 0)
+
+    def test_unknown_symbols_are_not_attributed(self):
+        found, other = sites("callsites-base-putname.txt",
+                             pointers={"filp_cachep": "filp"})
+        self.assertEqual(found, [])
+        self.assertEqual(other, 2)
+
+    def test_address_outside_the_instance(self):
+        lo, hi = NAMES_CACHE
+        found, other = sites("callsites-patched-putname.txt",
+                             ranges={(hi, hi + 0x100): "names_cache"})
+        self.assertEqual((found, other), ([], 2))
+
+
+class Module(unittest.TestCase):
+    def test_base_relocation_of_the_pointer(self):
+        found, other = sites("callsites-base-configfs_dir_close.txt",
+                             pointers={"configfs_dir_cachep": "configfs_dir_cache"})
+        self.assertEqual(found, [("configfs_dir_cache", "configfs_dir_close",
+                                  "kmem_cache_free", "load")])
+        self.assertEqual(other, 0)
+
+    def test_patched_relocation_of_the_instance(self):
+        found, other = sites("callsites-patched-configfs_dir_close.txt",
+                             ranges={"configfs_dir_cache": "configfs_dir_cache"})
+        self.assertEqual(found, [("configfs_dir_cache", "configfs_dir_close",
+                                  "kmem_cache_free", "imm")])
+        self.assertEqual(other, 0)
+
+
+class Flow(unittest.TestCase):
+    """Hand-made functions for what the real ones above do not show."""
+
+    def run_text(self, text, **kw):
+        funcs = callsites.parse(text.splitlines())
+        return callsites.count(funcs, kw.get("ranges", {}), kw.get("pointers", {}))
+
+    def test_argument_is_not_a_cache(self):
+        text = """ffffffff81000000 <f>:
+ffffffff81000000:\tmov    %rdi,%rbx
+ffffffff81000003:\tmov    %rbx,%rdi
+ffffffff81000006:\tjmp    ffffffff81100000 <kmem_cache_free>
+"""
+        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
+        self.assertEqual((dict(per_cache), other), ({}, 1))
+
+    def test_paths_that_disagree(self):
+        text = """ffffffff81000000 <f>:
+ffffffff81000000:\ttest   %esi,%esi
+ffffffff81000002:\tje     ffffffff8100000b <f+0xb>
+ffffffff81000004:\tmov    0x100(%rip),%rdi        # ffffffff82000000 <x_cachep>
+ffffffff8100000b:\tcall   ffffffff81100000 <kmem_cache_alloc_noprof>
+ffffffff81000010:\tret
+"""
+        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
+        self.assertEqual((dict(per_cache), other), ({}, 1))
+
+    def test_callee_saved_register_across_a_call(self):
+        text = """ffffffff81000000 <f>:
+ffffffff81000000:\tmov    0x100(%rip),%rbx        # ffffffff82000000 <x_cachep>
+ffffffff81000007:\tcall   ffffffff81200000 <g>
+ffffffff8100000c:\tmov    %rbx,%rdi
+ffffffff8100000f:\tcall   ffffffff81100000 <kmem_cache_free>
+ffffffff81000014:\tret
+"""
+        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
+        self.assertEqual((dict(per_cache), other), ({"x": {"load": 1}}, 0))
+
+    def test_caller_saved_register_clobbered_by_a_call(self):
+        text = """ffffffff81000000 <f>:
+ffffffff81000000:\tmov    0x100(%rip),%rdi        # ffffffff82000000 <x_cachep>
+ffffffff81000007:\tcall   ffffffff81200000 <g>
+ffffffff8100000c:\tcall   ffffffff81100000 <kmem_cache_free>
+ffffffff81000011:\tret
+"""
+        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
+        self.assertEqual((dict(per_cache), other), ({}, 1))
+
+
+if __name__ == "__main__":
+    unittest.main()
