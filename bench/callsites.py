@@ -57,14 +57,27 @@ CONVERTED = (
 )
 
 CALLER_SAVED = {"rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11"}
-# 32-, 16- and 8-bit names of the 64-bit registers.
-_SUB = {"eax": "rax", "ebx": "rbx", "ecx": "rcx", "edx": "rdx",
-        "esi": "rsi", "edi": "rdi", "ebp": "rbp", "esp": "rsp"}
+# 32-, 16- and 8-bit names of the 64-bit registers (r8-r15 by suffix).
+_SUB = {}
+for _r, _names in (("rax", "eax ax al ah"), ("rbx", "ebx bx bl bh"),
+                   ("rcx", "ecx cx cl ch"), ("rdx", "edx dx dl dh"),
+                   ("rsi", "esi si sil"), ("rdi", "edi di dil"),
+                   ("rbp", "ebp bp bpl"), ("rsp", "esp sp spl")):
+    for _n in _names.split():
+        _SUB[_n] = _r
+# Instruction prefixes objdump prints before the mnemonic.
+PREFIXES = {"cs", "ds", "es", "ss", "fs", "gs", "notrack", "bnd", "lock",
+            "rep", "repz", "repe", "repnz", "repne", "data16", "addr32", "rex",
+            "rex.W", "xacquire", "xrelease"}
+# Mnemonics that read their last operand and write nothing to it.
+READ_ONLY = ("cmp", "test", "push", "bt", "ptest", "ucomis", "comis")
+# String instructions: they move %rdi (and %rsi) implicitly.
+STRING = ("stos", "movs", "scas", "cmps", "lods", "ins", "outs")
 
 INSN = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*?)\s*$")
 FUNC = re.compile(r"^([0-9a-f]+) <([^>]+)>:$")
 RELOC = re.compile(r"^\s*[0-9a-f]+:\s+(R_X86_64_\w+)\s+(\S+)$")
-COMMENT = re.compile(r"#\s*([0-9a-f]+)\s*<([^>+]+)(?:\+0x[0-9a-f]+)?>")
+COMMENT = re.compile(r"#\s*([0-9a-f]+)\s*<([^>+]+)(\+0x[0-9a-f]+)?>")
 TARGET = re.compile(r"^([0-9a-f]+)\s+<([^>+]+)(?:\+0x[0-9a-f]+)?>")
 
 
@@ -85,13 +98,15 @@ class Insn:
     """One instruction: its address, mnemonic, operands, the symbol a
     comment or a relocation names, the callee of a call or tail call, and
     the address a branch within the function goes to."""
-    __slots__ = ("pc", "mnem", "ops", "sym", "addr", "target", "branch")
+    __slots__ = ("pc", "mnem", "ops", "sym", "addr", "target", "branch",
+                 "sym_off")
 
     def __init__(self, pc, mnem, ops):
         self.pc = pc
         self.mnem = mnem
         self.ops = ops
         self.sym = None
+        self.sym_off = False		# the operand is sym+offset, not sym
         self.addr = None
         self.target = None
         self.branch = None
@@ -110,7 +125,8 @@ def parse(lines):
         line = line.rstrip("\n")
         m = FUNC.match(line)
         if m:
-            cur = funcs.setdefault(m.group(2), [])
+            # Static functions of one name in several objects: one each.
+            cur = funcs.setdefault((m.group(2), int(m.group(1), 16)), [])
             continue
         if cur is None:
             continue
@@ -120,26 +136,31 @@ def parse(lines):
             last = cur[-1]
             # In a module a call's operand is a placeholder: the relocation
             # names the callee, and it is no branch within the function.
-            if last.mnem.startswith(("call", "jmp")):
+            if last.mnem.startswith(("call", "j")):
                 last.target = sym
                 last.branch = None
             else:
+                # The relocation, not the placeholder comment, names the
+                # operand (its addend only accounts for the instruction).
                 last.sym = sym
+                last.sym_off = False
             continue
         m = INSN.match(line)
         if not m:
             continue
         text = m.group(2) + (" " + m.group(3) if m.group(3) else "")
         text = text.split("#")[0].strip()
-        parts = text.split(None, 1)
+        parts = text.split()
+        while len(parts) > 1 and parts[0] in PREFIXES:
+            parts.pop(0)
         if not parts:
             continue
-        insn = Insn(int(m.group(1), 16), parts[0],
-                    parts[1] if len(parts) > 1 else "")
+        insn = Insn(int(m.group(1), 16), parts[0], " ".join(parts[1:]))
         c = COMMENT.search(line)
         if c:
             insn.addr = int(c.group(1), 16)
             insn.sym = c.group(2)
+            insn.sym_off = bool(c.group(3))
         if insn.mnem.startswith(("call", "j")):
             t = TARGET.match(insn.ops)
             if t:
@@ -177,8 +198,10 @@ def effect(insn, reg, ranges, pointers):
     (kind, cache) if it sets it."""
     if insn.mnem.startswith("call"):
         return OTHER if reg in CALLER_SAVED else ("keep", reg)
+    if insn.mnem.startswith(STRING):
+        return OTHER if reg in ("rdi", "rsi", "rcx") else ("keep", reg)
     ops = operands(insn.ops)
-    if not ops or reg64(ops[-1]) != reg:
+    if not ops or reg64(ops[-1]) != reg or insn.mnem.startswith(READ_ONLY):
         return ("keep", reg)
     if len(ops) != 2:
         return OTHER			# pop, xchg, ...: not a cache address
@@ -198,7 +221,8 @@ def effect(insn, reg, ranges, pointers):
         return OTHER
     if insn.mnem.startswith("lea") and "(%rip)" in src and insn.sym in ranges:
         return ("imm", ranges[insn.sym])
-    if insn.mnem.startswith("mov") and "(%rip)" in src and insn.sym in pointers:
+    if insn.mnem.startswith("mov") and "(%rip)" in src and \
+            insn.sym in pointers and not insn.sym_off:
         return ("load", pointers[insn.sym])
     return OTHER
 
@@ -249,11 +273,12 @@ def count(funcs, ranges, pointers):
     per_cache = collections.defaultdict(collections.Counter)
     sites = []
     unattributed = 0
-    for name, insns in funcs.items():
+    for (name, _), insns in funcs.items():
         if name in ENTRY_POINTS:
             continue
         for i, insn in enumerate(insns):
-            if not insn.mnem.startswith(("call", "jmp")):
+            # Calls, tail calls and conditional tail calls.
+            if not insn.mnem.startswith(("call", "j")):
                 continue
             if insn.target not in ENTRY_POINTS:
                 continue
@@ -280,35 +305,45 @@ def symbols(path):
     return syms
 
 
-def analyse(path, caches, side):
-    """Counts for one object file of the base or the patched build."""
-    syms = symbols(path)
-    module = path.endswith(".ko")
+def tables(syms, caches, side, module):
+    """What to look for in one object of one side: ranges ({instance
+    symbol or (start, end): cache}), pointers ({pointer symbol: cache})
+    and the caches present.  Both sides look for both kinds, so that a
+    patched site that still loads a pointer is counted as a load."""
     ranges, pointers, present = {}, {}, []
     for name, base_sym, patched_sym, _ in caches:
-        sym = base_sym if side == "base" else patched_sym
-        if sym not in syms:
-            continue
-        present.append(name)
-        if side == "base":
-            pointers[sym] = name
-        else:
-            addr, size = syms[sym]
-            ranges[sym] = name
+        found = False
+        if base_sym in syms:
+            pointers[base_sym] = name
+            found = True
+        if side == "patched" and patched_sym in syms:
+            addr, size = syms[patched_sym]
+            ranges[patched_sym] = name
             if not module:
                 ranges[(addr, addr + max(size, 1))] = name
+            found = True
+        if found:
+            present.append(name)
+    return ranges, pointers, present
+
+
+def analyse(path, caches, side):
+    """Counts for one object file of the base or the patched build:
+    (caches present, {cache: Counter(kind)}, unattributed, sites)."""
+    module = path.endswith(".ko")
+    ranges, pointers, present = tables(symbols(path), caches, side, module)
     dis = subprocess.run(["objdump", "-d" + ("r" if module else ""),
                           "--no-show-raw-insn", path],
                          check=True, capture_output=True, text=True).stdout
-    per_cache, _, sites = count(parse(dis.splitlines()), ranges, pointers)
-    return present, per_cache, sites
+    per_cache, unattributed, sites = count(parse(dis.splitlines()), ranges, pointers)
+    return present, per_cache, unattributed, sites
 
 
 def table(base_dir, patched_dir, caches=CONVERTED, listing=None):
-    """Markdown table rows and totals for the two build directories; with
-    a list as @listing, every site is appended to it as
-    (side, cache, function, callee, kind)."""
-    rows = []
+    """Markdown table rows and totals for the two build directories, and
+    the objects that could not be read; with a list as @listing, every
+    site is appended to it as (side, cache, function, callee, kind)."""
+    rows, errors = [], []
     tot = collections.Counter()
     by_file = collections.defaultdict(list)
     for c in caches:
@@ -318,14 +353,16 @@ def table(base_dir, patched_dir, caches=CONVERTED, listing=None):
         for side, d in (("base", base_dir), ("patched", patched_dir)):
             try:
                 results[(obj, side)] = analyse(f"{d}/{obj}", cs, side)
-                if listing is not None:
-                    listing.extend((side,) + site for site in results[(obj, side)][2])
             except (OSError, subprocess.CalledProcessError) as e:
-                results[(obj, side)] = ([], {}, [])
-                print(f"callsites: {d}/{obj}: {e}", file=sys.stderr)
+                results[(obj, side)] = ([], {}, 0, [])
+                errors.append(f"{d}/{obj}: {e}")
+                continue
+            tot[f"{side}_unattributed"] += results[(obj, side)][2]
+            if listing is not None:
+                listing.extend((side,) + site for site in results[(obj, side)][3])
     for name, _, _, obj in caches:
-        bp, bc, _ = results[(obj, "base")]
-        pp, pc, _ = results[(obj, "patched")]
+        bp, bc, _, _ = results[(obj, "base")]
+        pp, pc, _, _ = results[(obj, "patched")]
         if name not in bp and name not in pp:
             rows.append(f"| {name} | {obj} | not built | | | | |")
             continue
@@ -337,7 +374,7 @@ def table(base_dir, patched_dir, caches=CONVERTED, listing=None):
         tot.update({"base_sites": bsites, "base_load": b["load"],
                     "patched_sites": psites, "patched_load": p["load"],
                     "patched_imm": p["imm"]})
-    return rows, tot
+    return rows, tot, errors
 
 
 def main(argv=None):
@@ -345,8 +382,8 @@ def main(argv=None):
         description="Count the allocator call sites of every converted slab "
         "cache in a base and a patched build, and how many load the cache "
         "pointer from memory first.  Reads vmlinux and the module objects "
-        "of the two build directories with nm and objdump (a few seconds "
-        "each).")
+        "of the two build directories with nm and objdump (about a minute). "
+        "Exits 1 if an object could not be read.")
     ap.add_argument("--base", required=True, metavar="DIR",
                     help="build directory of the base kernel (has vmlinux)")
     ap.add_argument("--patched", required=True, metavar="DIR",
@@ -361,7 +398,7 @@ def main(argv=None):
         except OSError as e:
             ap.error(f"{d}/vmlinux: {e.strerror}; give a kernel build directory")
     listing = [] if args.sites else None
-    rows, tot = table(args.base, args.patched, listing=listing)
+    rows, tot, errors = table(args.base, args.patched, listing=listing)
     print("| cache | object | base sites | base: load pointer | patched sites "
           "| patched: load | patched: address immediate |")
     print("|---|---|---|---|---|---|---|")
@@ -369,6 +406,9 @@ def main(argv=None):
         print(r)
     print(f"| **total** | | {tot['base_sites']} | {tot['base_load']} | "
           f"{tot['patched_sites']} | {tot['patched_load']} | {tot['patched_imm']} |")
+    print(f"\nAllocator call sites whose cache is none of these (other caches, "
+          f"or a converted one the trace lost): base {tot['base_unattributed']}, "
+          f"patched {tot['patched_unattributed']}.")
     if tot["patched_load"]:
         print(f"\nfinding: {tot['patched_load']} patched call site(s) still "
               "load the cache pointer")
@@ -376,7 +416,9 @@ def main(argv=None):
         print()
         for site in sorted(listing, key=lambda t: (t[1], t[0], t[2])):
             print("site", *site)
-    return 0
+    for e in errors:
+        print(f"callsites: error: {e}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

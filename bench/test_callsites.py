@@ -51,6 +51,28 @@ class Vmlinux(unittest.TestCase):
         self.assertEqual((found, other), ([], 2))
 
 
+class Tables(unittest.TestCase):
+    CACHES = (("names_cache", "names_cachep", "names_cache", "vmlinux"),
+              ("filp", "filp_cachep", "filp_cache", "vmlinux"))
+
+    def test_patched_side_also_looks_for_pointers(self):
+        # A converted cache whose pointer survived in the patched build is
+        # counted as a load there, not lost.
+        syms = {"names_cachep": (0xffffffff816f5058, 8),
+                "filp_cache": (0xffffffff81b42400, 0x100)}
+        ranges, pointers, present = callsites.tables(syms, self.CACHES, "patched", False)
+        self.assertEqual(pointers, {"names_cachep": "names_cache"})
+        self.assertEqual(ranges[(0xffffffff81b42400, 0xffffffff81b42500)], "filp")
+        self.assertEqual(sorted(present), ["filp", "names_cache"])
+        found, other = sites("callsites-base-putname.txt", ranges, pointers)
+        self.assertEqual([k for *_, k in found], ["load", "load"])
+
+    def test_base_side_has_no_instances(self):
+        syms = {"names_cachep": (1, 8), "names_cache": (2, 0x100)}
+        ranges, pointers, _ = callsites.tables(syms, self.CACHES, "base", False)
+        self.assertEqual((ranges, pointers), ({}, {"names_cachep": "names_cache"}))
+
+
 class Module(unittest.TestCase):
     def test_base_relocation_of_the_pointer(self):
         found, other = sites("callsites-base-configfs_dir_close.txt",
@@ -104,6 +126,45 @@ ffffffff81000014:\tret
 """
         per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
         self.assertEqual((dict(per_cache), other), ({"x": {"load": 1}}, 0))
+
+    def test_compare_does_not_write(self):
+        text = """ffffffff81000000 <f>:
+ffffffff81000000:\tmov    0x100(%rip),%rdi        # ffffffff82000000 <x_cachep>
+ffffffff81000007:\tcmp    %rsi,%rdi
+ffffffff8100000a:\tcs jne ffffffff81100000 <kmem_cache_free>
+ffffffff81000010:\tret
+"""
+        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
+        self.assertEqual((dict(per_cache), other), ({"x": {"load": 1}}, 0))
+
+    def test_byte_register_write_is_seen(self):
+        text = """ffffffff81000000 <f>:
+ffffffff81000000:\tmov    0x100(%rip),%rdi        # ffffffff82000000 <x_cachep>
+ffffffff81000007:\tsetne  %dil
+ffffffff8100000b:\tcall   ffffffff81100000 <kmem_cache_free>
+ffffffff81000010:\tret
+"""
+        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
+        self.assertEqual((dict(per_cache), other), ({}, 1))
+
+    def test_load_at_an_offset_is_not_the_pointer(self):
+        text = """ffffffff81000000 <f>:
+ffffffff81000000:\tmov    0x108(%rip),%rdi        # ffffffff82000008 <x_cachep+0x8>
+ffffffff81000007:\tcall   ffffffff81100000 <kmem_cache_free>
+ffffffff8100000c:\tret
+"""
+        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
+        self.assertEqual((dict(per_cache), other), ({}, 1))
+
+    def test_same_name_static_functions_are_kept_apart(self):
+        text = """ffffffff81000000 <f>:
+ffffffff81000000:\tmov    0x100(%rip),%rdi        # ffffffff82000000 <x_cachep>
+ffffffff81000010 <f>:
+ffffffff81000010:\tcall   ffffffff81100000 <kmem_cache_free>
+ffffffff81000015:\tret
+"""
+        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
+        self.assertEqual((dict(per_cache), other), ({}, 1))
 
     def test_caller_saved_register_clobbered_by_a_call(self):
         text = """ffffffff81000000 <f>:

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Count KUnit results in kunit.py's --json output: one line per status."""
+"""Count KUnit results in kunit.py's --json output: one line per status,
+then "failure SUITE.CASE" per failed case and "case SUITE.CASE STATUS" per
+case (PASS, SKIP or FAIL), for checks that need one case's result."""
 import json
 import sys
 
@@ -9,6 +11,8 @@ def walk(group, counts):
         status = case.get("status", "FAIL").upper()
         key = {"PASS": "passed", "SKIP": "skipped"}.get(status, "failed")
         counts[key] += 1
+        counts["cases"].append((f'{group.get("name", "?")}.{case.get("name", "?")}',
+                                {"passed": "PASS", "skipped": "SKIP"}.get(key, "FAIL")))
         if key == "failed":
             counts["failures"].append(f'{group.get("name", "?")}.{case.get("name", "?")}')
     for sub in group.get("sub_groups", []):
@@ -21,12 +25,14 @@ def main():
         return 2
     with open(sys.argv[1], encoding="utf-8") as f:
         data = json.load(f)
-    counts = {"passed": 0, "failed": 0, "skipped": 0, "failures": []}
+    counts = {"passed": 0, "failed": 0, "skipped": 0, "failures": [], "cases": []}
     walk(data, counts)
     for key in ("passed", "failed", "skipped"):
         print(f"{key} {counts[key]}")
     for name in counts["failures"]:
         print(f"failure {name}")
+    for name, status in counts["cases"]:
+        print(f"case {name} {status}")
     return 0
 
 
