@@ -27,6 +27,8 @@ import re
 import subprocess
 import sys
 
+import builddirs
+
 # Allocator entry points that take the cache as their first argument.
 ENTRY_POINTS = (
     "kmem_cache_alloc_noprof", "kmem_cache_alloc_lru_noprof",
@@ -227,17 +229,21 @@ def effect(insn, reg, ranges, pointers):
     return OTHER
 
 
-def origin(insns, i, ranges, pointers, limit=4000):
-    """Where %rdi comes from at the call insns[i]: (kind, cache), kind
-    load/imm/other and cache a converted cache name or None.  Walks the
-    function's control flow backwards (fall-through and branches within
-    it); every path must agree, and a path that loops contributes nothing."""
+def branch_sources(insns):
+    """{address: [index of each branch within the function to it]}."""
     branches_to = collections.defaultdict(list)
-    index = {}
     for k, insn in enumerate(insns):
-        index[insn.pc] = k
         if insn.branch is not None:
             branches_to[insn.branch].append(k)
+    return branches_to
+
+
+def origin(insns, i, ranges, pointers, branches_to, limit=4000):
+    """Where %rdi comes from at the call insns[i]: (kind, cache), kind
+    load/imm/other and cache a converted cache name or None.  Walks the
+    function's control flow backwards (fall-through and the branches of
+    @branches_to, branch_sources() of @insns); every path must agree, and
+    a path that loops contributes nothing."""
     found = set()
     seen = set()
     work = [(i, "rdi")]		# the value of reg just before insns[k]
@@ -276,13 +282,16 @@ def count(funcs, ranges, pointers):
     for (name, _), insns in funcs.items():
         if name in ENTRY_POINTS:
             continue
+        branches_to = None
         for i, insn in enumerate(insns):
             # Calls, tail calls and conditional tail calls.
             if not insn.mnem.startswith(("call", "j")):
                 continue
             if insn.target not in ENTRY_POINTS:
                 continue
-            kind, cache = origin(insns, i, ranges, pointers)
+            if branches_to is None:	# once per function, if needed
+                branches_to = branch_sources(insns)
+            kind, cache = origin(insns, i, ranges, pointers, branches_to)
             if cache is None:
                 unattributed += 1
             else:
@@ -384,19 +393,12 @@ def main(argv=None):
         "pointer from memory first.  Reads vmlinux and the module objects "
         "of the two build directories with nm and objdump (about a minute). "
         "Exits 1 if an object could not be read.")
-    ap.add_argument("--base", required=True, metavar="DIR",
-                    help="build directory of the base kernel (has vmlinux)")
-    ap.add_argument("--patched", required=True, metavar="DIR",
-                    help="build directory of the patched kernel")
+    builddirs.add(ap)
     ap.add_argument("--sites", action="store_true",
                     help="also list every call site: side, cache, function, "
                     "callee, load or imm")
     args = ap.parse_args(argv)
-    for d in (args.base, args.patched):
-        try:
-            open(f"{d}/vmlinux", "rb").close()
-        except OSError as e:
-            ap.error(f"{d}/vmlinux: {e.strerror}; give a kernel build directory")
+    builddirs.check(ap, args)
     listing = [] if args.sites else None
     rows, tot, errors = table(args.base, args.patched, listing=listing)
     print("| cache | object | base sites | base: load pointer | patched sites "

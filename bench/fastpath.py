@@ -18,6 +18,8 @@ import re
 import subprocess
 import sys
 
+import builddirs
+
 DEFAULT = ("kmem_cache_alloc_noprof", "kmem_cache_free")
 INSN = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*?)\s*$")
 FUNC = re.compile(r"^([0-9a-f]+) <([^>]+)>:$")
@@ -132,19 +134,12 @@ def main(argv=None):
         "and addresses aside) means no added load or branch.  Seconds per "
         "function (objdump).  Exits 0 if every function is the same, "
         f"{EXIT_DIFFER} if one differs or is missing, 2 on errors.")
-    ap.add_argument("--base", required=True, metavar="DIR",
-                    help="build directory of the base kernel (has vmlinux)")
-    ap.add_argument("--patched", required=True, metavar="DIR",
-                    help="build directory of the patched kernel")
+    builddirs.add(ap)
     ap.add_argument("--function", action="append", metavar="NAME",
                     help="function to compare (repeatable; default: "
                     + ", ".join(DEFAULT) + ")")
     args = ap.parse_args(argv)
-    for d in (args.base, args.patched):
-        try:
-            open(f"{d}/vmlinux", "rb").close()
-        except OSError as e:
-            ap.error(f"{d}/vmlinux: {e.strerror}; give a kernel build directory")
+    builddirs.check(ap, args)
     print("| function | instructions | branches | calls | memory operands "
           "| same sequence as the base |")
     print("|---|---|---|---|---|---|")

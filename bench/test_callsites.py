@@ -92,9 +92,11 @@ class Module(unittest.TestCase):
 class Flow(unittest.TestCase):
     """Hand-made functions for what the real ones above do not show."""
 
-    def run_text(self, text, **kw):
-        funcs = callsites.parse(text.splitlines())
-        return callsites.count(funcs, kw.get("ranges", {}), kw.get("pointers", {}))
+    def expect(self, text, per_cache, unattributed):
+        """@text, with x_cachep the pointer of cache "x", has these counts."""
+        got, other, _ = callsites.count(callsites.parse(text.splitlines()),
+                                        {}, {"x_cachep": "x"})
+        self.assertEqual((dict(got), other), (per_cache, unattributed))
 
     def test_argument_is_not_a_cache(self):
         text = """ffffffff81000000 <f>:
@@ -102,8 +104,7 @@ ffffffff81000000:\tmov    %rdi,%rbx
 ffffffff81000003:\tmov    %rbx,%rdi
 ffffffff81000006:\tjmp    ffffffff81100000 <kmem_cache_free>
 """
-        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
-        self.assertEqual((dict(per_cache), other), ({}, 1))
+        self.expect(text, {}, 1)
 
     def test_paths_that_disagree(self):
         text = """ffffffff81000000 <f>:
@@ -113,8 +114,7 @@ ffffffff81000004:\tmov    0x100(%rip),%rdi        # ffffffff82000000 <x_cachep>
 ffffffff8100000b:\tcall   ffffffff81100000 <kmem_cache_alloc_noprof>
 ffffffff81000010:\tret
 """
-        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
-        self.assertEqual((dict(per_cache), other), ({}, 1))
+        self.expect(text, {}, 1)
 
     def test_callee_saved_register_across_a_call(self):
         text = """ffffffff81000000 <f>:
@@ -124,8 +124,7 @@ ffffffff8100000c:\tmov    %rbx,%rdi
 ffffffff8100000f:\tcall   ffffffff81100000 <kmem_cache_free>
 ffffffff81000014:\tret
 """
-        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
-        self.assertEqual((dict(per_cache), other), ({"x": {"load": 1}}, 0))
+        self.expect(text, {"x": {"load": 1}}, 0)
 
     def test_compare_does_not_write(self):
         text = """ffffffff81000000 <f>:
@@ -134,8 +133,7 @@ ffffffff81000007:\tcmp    %rsi,%rdi
 ffffffff8100000a:\tcs jne ffffffff81100000 <kmem_cache_free>
 ffffffff81000010:\tret
 """
-        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
-        self.assertEqual((dict(per_cache), other), ({"x": {"load": 1}}, 0))
+        self.expect(text, {"x": {"load": 1}}, 0)
 
     def test_byte_register_write_is_seen(self):
         text = """ffffffff81000000 <f>:
@@ -144,8 +142,7 @@ ffffffff81000007:\tsetne  %dil
 ffffffff8100000b:\tcall   ffffffff81100000 <kmem_cache_free>
 ffffffff81000010:\tret
 """
-        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
-        self.assertEqual((dict(per_cache), other), ({}, 1))
+        self.expect(text, {}, 1)
 
     def test_load_at_an_offset_is_not_the_pointer(self):
         text = """ffffffff81000000 <f>:
@@ -153,8 +150,7 @@ ffffffff81000000:\tmov    0x108(%rip),%rdi        # ffffffff82000008 <x_cachep+0
 ffffffff81000007:\tcall   ffffffff81100000 <kmem_cache_free>
 ffffffff8100000c:\tret
 """
-        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
-        self.assertEqual((dict(per_cache), other), ({}, 1))
+        self.expect(text, {}, 1)
 
     def test_same_name_static_functions_are_kept_apart(self):
         text = """ffffffff81000000 <f>:
@@ -163,8 +159,7 @@ ffffffff81000010 <f>:
 ffffffff81000010:\tcall   ffffffff81100000 <kmem_cache_free>
 ffffffff81000015:\tret
 """
-        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
-        self.assertEqual((dict(per_cache), other), ({}, 1))
+        self.expect(text, {}, 1)
 
     def test_caller_saved_register_clobbered_by_a_call(self):
         text = """ffffffff81000000 <f>:
@@ -173,8 +168,7 @@ ffffffff81000007:\tcall   ffffffff81200000 <g>
 ffffffff8100000c:\tcall   ffffffff81100000 <kmem_cache_free>
 ffffffff81000011:\tret
 """
-        per_cache, other, _ = self.run_text(text, pointers={"x_cachep": "x"})
-        self.assertEqual((dict(per_cache), other), ({}, 1))
+        self.expect(text, {}, 1)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,6 @@ def walk(group, counts):
         counts[key] += 1
         counts["cases"].append((f'{group.get("name", "?")}.{case.get("name", "?")}',
                                 {"passed": "PASS", "skipped": "SKIP"}.get(key, "FAIL")))
-        if key == "failed":
-            counts["failures"].append(f'{group.get("name", "?")}.{case.get("name", "?")}')
     for sub in group.get("sub_groups", []):
         walk(sub, counts)
 
@@ -25,12 +23,13 @@ def main():
         return 2
     with open(sys.argv[1], encoding="utf-8") as f:
         data = json.load(f)
-    counts = {"passed": 0, "failed": 0, "skipped": 0, "failures": [], "cases": []}
+    counts = {"passed": 0, "failed": 0, "skipped": 0, "cases": []}
     walk(data, counts)
     for key in ("passed", "failed", "skipped"):
         print(f"{key} {counts[key]}")
-    for name in counts["failures"]:
-        print(f"failure {name}")
+    for name, status in counts["cases"]:
+        if status == "FAIL":
+            print(f"failure {name}")
     for name, status in counts["cases"]:
         print(f"case {name} {status}")
     return 0
