@@ -39,22 +39,8 @@ cycles=$(cmdline_number slab_static.cycles 200)
 configfs_cycles=$(cmdline_number slab_static.configfs_cycles 20)
 
 echo "KTAP version 1"
-if ! find "/lib/modules/$(uname -r)" -name "$mod.ko*" 2>/dev/null | grep -q .; then
-	echo "1..0 # SKIP $mod.ko not installed (CONFIG_TEST_SLAB_STATIC=m)"
-	exit 4
-fi
+require_module "$mod" CONFIG_TEST_SLAB_STATIC=m
 echo "1..8"
-fail=0
-n=0
-result() { # result OK NAME [DETAIL]
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2${3:+ # $3}"
-		fail=1
-	fi
-}
 splat_re='BUG:|WARNING:|general protection|Oops|Kernel panic|KASAN'
 # collect: move the kernel log read so far into /tmp/slab-static-dmesg,
 # its splat lines (and the 30 after each) into /tmp/slab-static-splats.
@@ -165,7 +151,7 @@ no_splat no-splat
 # configfs sample (samples/configfs), which modprobe loads configfs for.
 cfs=configfs_dir_cache
 cfg=/sys/kernel/config
-if ! find "/lib/modules/$(uname -r)" -name "configfs_sample.ko*" 2>/dev/null | grep -q .; then
+if ! module_installed configfs_sample; then
 	for name in configfs-use configfs-cycles configfs-no-splat; do
 		n=$((n + 1))
 		echo "ok $n $name # SKIP configfs_sample.ko not installed (CONFIG_CONFIGFS_FS=m, CONFIG_SAMPLE_CONFIGFS=m)"

@@ -31,22 +31,8 @@ warn_re="kmem_cache $leaked of module $mod was not destroyed"
 other_re='BUG:|KASAN|general protection|Oops|Kernel panic|WARNING:'
 
 echo "KTAP version 1"
-if ! find "/lib/modules/$(uname -r)" -name "$mod.ko*" 2>/dev/null | grep -q .; then
-	echo "1..0 # SKIP $mod.ko not installed (CONFIG_TEST_SLAB_STATIC=m)"
-	exit 4
-fi
+require_module "$mod" CONFIG_TEST_SLAB_STATIC=m
 echo "1..5"
-fail=0
-n=0
-result() { # result OK NAME [DETAIL]
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2${3:+ # $3}"
-		fail=1
-	fi
-}
 listed() { # listed CACHE: is CACHE a line of /proc/slabinfo
 	grep -q "^$1 " /proc/slabinfo
 }
