@@ -1,37 +1,65 @@
 #!/usr/bin/env python3
-"""Count KUnit results in kunit.py's --json output: one line per status,
-then "failure SUITE.CASE" per failed case and "case SUITE.CASE STATUS" per
-case (PASS, SKIP or FAIL), for checks that need one case's result."""
+"""Count KUnit results in kunit.py's --json output.
+
+Prints one line per status ("passed N", "failed N", "skipped N", counting
+cases), then "failure PATH" per failed case, "case PATH STATUS" per case
+(PASS, SKIP or FAIL) and "suite NAME STATUS" per suite (FAIL if a case
+failed, else PASS if one passed, else SKIP).  PATH is SUITE.CASE, or
+SUITE.CASE.PARAM for a parameterised case's runs.  scripts/kunit,
+scripts/boot and scripts/bisect read this; scripts/expectations.py judges
+the case and suite lines against expected/*.txt."""
 import json
 import sys
 
+STATUS = {"PASS": "PASS", "SKIP": "SKIP"}
 
-def walk(group, counts):
+
+def cases(group, prefix=""):
+    """(path, status) of every case below GROUP, depth first."""
+    out = []
     for case in group.get("test_cases", []):
-        status = case.get("status", "FAIL").upper()
-        key = {"PASS": "passed", "SKIP": "skipped"}.get(status, "failed")
-        counts[key] += 1
-        counts["cases"].append((f'{group.get("name", "?")}.{case.get("name", "?")}',
-                                {"passed": "PASS", "skipped": "SKIP"}.get(key, "FAIL")))
+        status = STATUS.get(str(case.get("status", "FAIL")).upper(), "FAIL")
+        out.append((prefix + (case.get("name") or "(missing result)"), status))
     for sub in group.get("sub_groups", []):
-        walk(sub, counts)
+        out += cases(sub, prefix + sub.get("name", "?") + ".")
+    return out
+
+
+def suites(top):
+    """(name, status) of every suite: the root's groups and bare cases."""
+    out = []
+    for sub in top.get("sub_groups", []):
+        st = [s for _, s in cases(sub)]
+        out.append((sub.get("name", "?"),
+                    "FAIL" if "FAIL" in st else "PASS" if "PASS" in st else "SKIP"))
+    for name, status in cases({"test_cases": top.get("test_cases", [])}):
+        out.append((name, status))
+    return out
+
+
+def summary(top):
+    """The lines this script prints for kunit.py's JSON TOP."""
+    found = [(p, s) for sub in top.get("sub_groups", [])
+             for p, s in cases(sub, sub.get("name", "?") + ".")]
+    found += cases({"test_cases": top.get("test_cases", [])})
+    lines = [f"{key} {sum(1 for _, s in found if s == st)}"
+             for key, st in (("passed", "PASS"), ("failed", "FAIL"), ("skipped", "SKIP"))]
+    lines += [f"failure {p}" for p, s in found if s == "FAIL"]
+    lines += [f"case {p} {s}" for p, s in found]
+    lines += [f"suite {n} {s}" for n, s in suites(top)]
+    return lines
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
         print("Usage: kunit-summary.py KUNIT_JSON", file=sys.stderr)
-        return 2
+        if len(sys.argv) == 2 and sys.argv[1] not in ("-h", "--help"):
+            print(f"kunit-summary.py: unknown option {sys.argv[1]}", file=sys.stderr)
+            return 2
+        return 0 if len(sys.argv) == 2 else 2
     with open(sys.argv[1], encoding="utf-8") as f:
         data = json.load(f)
-    counts = {"passed": 0, "failed": 0, "skipped": 0, "cases": []}
-    walk(data, counts)
-    for key in ("passed", "failed", "skipped"):
-        print(f"{key} {counts[key]}")
-    for name, status in counts["cases"]:
-        if status == "FAIL":
-            print(f"failure {name}")
-    for name, status in counts["cases"]:
-        print(f"case {name} {status}")
+    print("\n".join(summary(data)))
     return 0
 
 

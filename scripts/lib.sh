@@ -228,3 +228,7 @@ kunit_kernel_args() {
 #   scripts/boot --append selftest.only=slab-static-module
 # shellcheck disable=SC2034
 SUITE_BOOT_ARGS="slab_static.cycles=30"
+# ... on two NUMA nodes (scripts/boot --numa), so that per-node state is
+# exercised by every test of the boot.
+# shellcheck disable=SC2034
+SUITE_BOOT_NUMA=2

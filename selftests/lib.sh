@@ -22,9 +22,37 @@ cmdline_number() {
 	echo "$_cn_value"
 }
 
+# Kernel log lines that start a splat (ERE): what a selftest that reads
+# dmesg itself reports as a failure.  scripts/boot's scan of the console
+# is the stricter one; this is the part a selftest can act on at once.
+# shellcheck disable=SC2034 # used by the sourcing tests
+SPLAT_RE='BUG:|^(\[ *[0-9.]+\] )?BUG [^ ]+ \(|WARNING:|general protection|Oops|Kernel panic|KASAN|UBSAN|kernel BUG|counted but counter='
+
+# splats_in LOG: set bad to the number of splat lines in LOG (a saved
+# dmesg), and print each with the 20 lines after it (60 at most) as KTAP
+# diagnostics.
+splats_in() {
+	bad=$(grep -cE "$SPLAT_RE" "$1")
+	[ "$bad" = 0 ] || grep -E -A 20 "$SPLAT_RE" "$1" | head -n 60 | sed 's/^/# /'
+}
+
+# module_path NAME: the installed NAME.ko (compressed or not).
+module_path() {
+	find "/lib/modules/$(uname -r)" -name "$1.ko*" 2>/dev/null | head -n 1
+}
+
 # module_installed NAME: is NAME.ko (compressed or not) installed?
 module_installed() {
-	find "/lib/modules/$(uname -r)" -name "$1.ko*" 2>/dev/null | grep -q .
+	[ -n "$(module_path "$1")" ]
+}
+
+# fail_all WHY CASE...: after the plan, every CASE "not ok" with WHY, then
+# exit 1: for a test that cannot run at all.
+fail_all() {
+	_why=$1
+	shift
+	for _c in "$@"; do result 0 "$_c" "$_why"; done
+	exit 1
 }
 
 # require_module NAME CONFIG: after "KTAP version 1", skip the whole test

@@ -41,16 +41,15 @@ configfs_cycles=$(cmdline_number slab_static.configfs_cycles 20)
 echo "KTAP version 1"
 require_module "$mod" CONFIG_TEST_SLAB_STATIC=m
 echo "1..8"
-splat_re='BUG:|WARNING:|general protection|Oops|Kernel panic|KASAN'
 # collect: move the kernel log read so far into /tmp/slab-static-dmesg,
 # its splat lines (and the 30 after each) into /tmp/slab-static-splats.
 collect() {
 	dmesg -c >/tmp/slab-static-dmesg.new 2>/dev/null || return 0
-	grep -E -A 30 "$splat_re" /tmp/slab-static-dmesg.new >>/tmp/slab-static-splats
+	grep -E -A 30 "$SPLAT_RE" /tmp/slab-static-dmesg.new >>/tmp/slab-static-splats
 	cat /tmp/slab-static-dmesg.new >>/tmp/slab-static-dmesg
 }
 nsplats() {
-	grep -cE "$splat_re" /tmp/slab-static-splats
+	grep -cE "$SPLAT_RE" /tmp/slab-static-splats
 }
 caches() {
 	grep -c "^$mod-" /proc/slabinfo
