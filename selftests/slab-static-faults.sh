@@ -3,14 +3,14 @@
 # static caches are set up: test_slab_static.ko and configfs.ko, loaded in
 # turn faults.loads times (default 100).
 #
-# failslab (loads 1 and 2 of every 4) or fail_page_alloc (3 and 4) is
+# failslab (or, for every other test_slab_static load, fail_page_alloc) is
 # armed with a stack filter (require-start/-end: do_one_initcall, so only
 # allocations made by a module's init function count, not the module
 # loader's) and the loading task's /proc/self/fail-nth (N: the Nth such
 # allocation fails; the task only, per
 # Documentation/fault-injection/fault-injection.rst).  N is drawn
 # from 1..K by a seeded generator (faults.seed, default 1, so a failure can
-# be replayed); K starts at 2000 and shrinks to N-1 whenever a load passed
+# be replayed); K starts at 1000 and shrinks to N-1 whenever a load passed
 # without reaching its Nth allocation, so it settles at the number of
 # allocations an init makes and every point of it is drawn.
 #
@@ -150,16 +150,18 @@ arm() {
 }
 
 # Load i goes by i mod 4 (the mode): test_slab_static with failslab (1),
-# configfs with failslab (2), test_slab_static with fail_page_alloc (3),
-# configfs with fail_page_alloc (0); K is kept per mode (k0..k3).
+# configfs with failslab (2 and 0), test_slab_static with fail_page_alloc
+# (3); K is kept per mode (k0..k3).  configfs's init allocates no page
+# (its cache gets its first slab at first use), so fail_page_alloc has
+# nothing to fail there.
 x=$seed
-k0=2000 k1=2000 k2=2000 k3=2000
+k0=1000 k1=1000 k2=1000 k3=1000
 i=0 injected_loads=0 injected_slab=0 injected_page=0 failed_loads=0 ok=1 why=''
 while [ "$i" -lt "$loads" ]; do
 	i=$((i + 1))
 	mode=$((i % 4))
 	case $mode in 1 | 3) m=test_slab_static ;; *) m=configfs ;; esac
-	case $mode in 1 | 2) attr=failslab ;; *) attr=fail_page_alloc ;; esac
+	case $mode in 3) attr=fail_page_alloc ;; *) attr=failslab ;; esac
 	arm "$attr"
 	k=0
 	eval "k=\$k$mode"
@@ -208,7 +210,7 @@ EOF
 	fi
 	[ "$ok" = 1 ] || break
 done
-echo "# $i loads: $injected_loads with a fault injected ($injected_slab by failslab, $injected_page by fail_page_alloc), $failed_loads failed; K settled at $k1 and $k3 (test_slab_static: slab, page allocations), $k2 and $k0 (configfs)"
+echo "# $i loads: $injected_loads with a fault injected ($injected_slab by failslab, $injected_page by fail_page_alloc), $failed_loads failed; K settled at $k1 and $k3 (test_slab_static: slab, page allocations), $k2 and $k0 (configfs: slab)"
 result "$ok" loads_succeed_or_fail_cleanly "$why"
 result "$([ $((injected_loads * 2)) -ge "$i" ] && [ "$i" = "$loads" ] && [ "$failed_loads" -gt 0 ] &&
 	[ "$injected_slab" -gt 0 ] && [ "$injected_page" -gt 0 ] && echo 1)" faults_injected \
