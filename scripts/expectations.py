@@ -77,11 +77,13 @@ def parse_results(text):
             cases[path.strip()] = status
         elif len(f) >= 3 and f[0] == "selftest" and f[1].endswith(":"):
             selftests[f[1][:-1]] = f[2].rstrip(",")
-    # A suite ran if one of its cases passed; skipped if all were skipped.
+    # A suite is PASS if one of its cases passed, else FAIL if one failed,
+    # else SKIP.
+    rank = {"PASS": 2, "FAIL": 1, "SKIP": 0}
     for path, status in cases.items():
         name = path.split(".", 1)[0]
-        if status == "PASS" or suites.get(name) != "PASS":
-            suites[name] = "PASS" if status == "PASS" else suites.get(name, "SKIP")
+        if rank.get(status, 1) >= rank.get(suites.get(name, "SKIP"), 1):
+            suites[name] = status if status in rank else "FAIL"
     return cases, suites, selftests
 
 
@@ -118,21 +120,15 @@ def judge(expect, results, logs):
     want_suites, want_selftests, skips, passes = expect
     cases, suites, selftests = results
     problems = []
-    for path in passes:
-        if cases.get(path) != "PASS":
-            problems.append(f"case {path}: {cases.get(path, 'did not run')}, not PASS")
-    for name in want_suites:
-        status = suites.get(name)
-        if status is None:
-            problems.append(f"suite {name} did not run")
-        elif status != "PASS":
-            problems.append(f"suite {name} ran but no case of it passed")
-    for name in want_selftests:
-        verdict = selftests.get(name)
-        if verdict is None:
-            problems.append(f"selftest {name} did not run")
-        elif verdict != "pass":
-            problems.append(f"selftest {name}: {verdict}, not pass")
+    for kind, names, got, good in (("case", passes, cases, "PASS"),
+                                   ("suite", want_suites, suites, "PASS"),
+                                   ("selftest", want_selftests, selftests, "pass")):
+        for name in names:
+            status = got.get(name)
+            if status is None:
+                problems.append(f"{kind} {name} did not run")
+            elif status != good:
+                problems.append(f"{kind} {name}: {status}, not {good}")
     for name, verdict in sorted(selftests.items()):
         if verdict == "skip" and name not in want_selftests:
             problems.append(f"selftest {name} was skipped")

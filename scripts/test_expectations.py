@@ -80,14 +80,18 @@ class Judge(unittest.TestCase):
     def test_pass_lines(self):
         self.assertEqual(self.judge("pass a.one\nskip * | . | any\n"), ["selftest s2 was skipped"])
         self.assertIn("case a.two: SKIP, not PASS", self.judge("pass a.two\nskip * | . | any\n"))
-        self.assertIn("case a.three: did not run, not PASS",
+        self.assertIn("case a.three did not run",
                       self.judge("pass a.three\nskip * | . | any\n"))
+
+    def test_failed_suite(self):
+        problems = self.judge("suite u\nskip * | . | any\n", results=RESULTS + "case u.x FAIL\n")
+        self.assertIn("suite u: FAIL, not PASS", problems)
 
     def test_missing_suite(self):
         self.assertIn("suite c did not run", self.judge("suite c\n" "skip * | . | any\n"))
 
     def test_suite_with_every_case_skipped(self):
-        self.assertIn("suite b ran but no case of it passed",
+        self.assertIn("suite b: SKIP, not PASS",
                       self.judge("suite b\nskip * | . | any\n"))
 
     def test_unexpected_skip(self):
