@@ -204,7 +204,7 @@ EOF
 	dmesg -c >/tmp/faults-new
 	cat /tmp/faults-new >>/tmp/faults-dmesg
 	echo "# load $i: $m, $attr fail-nth $nth, finit_module errno $rc$(head -n 1 /tmp/faults-err | sed 's/^/ (/; s/$/)/'), failslab $slab_got, fail_page_alloc $page_got$(where_failed </tmp/faults-new)"
-	if grep -qE "$SPLAT_RE" /tmp/faults-dmesg; then
+	if grep -qE "$SPLAT_RE" /tmp/faults-new; then
 		echo "# splat after load $i ($m, fail-nth $nth)"
 		break
 	fi
