@@ -12,13 +12,28 @@
 # 2. static-e2e ROUNDS MSEC (bench_static.rounds=, bench_static.msec= on
 #    the kernel command line; default 7 and 200);
 # 3. configfs, the module with a converted cache: load, mount, unmount,
-#    unload, and the state of configfs_dir_cache while loaded and after.
+#    unload, and the state of configfs_dir_cache while loaded and after;
+# 4. Debian's stress-ng (put into the initramfs by scripts/boot, from the
+#    "programs" file scripts/bench-static writes): one instance of each
+#    stressor below alone for bench_static.stress_seconds (default 3),
+#    all of them bench_static.stress_rounds times (default 2), as
+#    "# bench stress STRESSOR ROUND BOGO_OPS_PER_SECOND" (real time).
+#    exec is not among them: stress-ng refuses to run it as root.
 
 # Copied next to it in the guest by scripts/bench-static.
 # shellcheck source-path=SCRIPTDIR source=../selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 rounds=$(cmdline_number bench_static.rounds 7)
 msec=$(cmdline_number bench_static.msec 200)
+stress_seconds=$(cmdline_number bench_static.stress_seconds 3)
+stress_rounds=$(cmdline_number bench_static.stress_rounds 2)
+# stress-ng's --timeout 0 means no timeout.
+[ "$stress_seconds" -ge 1 ] || stress_seconds=1
+# The stressors that allocate from the converted caches: task_struct,
+# signal, sighand, files, fs, mm_struct, vm_area_struct (fork, vfork,
+# clone, mmap), names_cache, filp, dentry, inode_cache (open, dentry, dir,
+# pipe), seq_file (procfs).
+stressors="fork vfork clone open dentry dir mmap procfs pipe"
 
 converted="names_cache filp dentry inode_cache mnt_cache buffer_head seq_file
 task_struct signal_cache sighand_cache files_cache fs_cache mm_struct
@@ -36,7 +51,7 @@ state() {
 }
 
 echo "KTAP version 1"
-echo "1..3"
+echo "1..4"
 fail=0
 
 # 1. Let boot-time RCU frees and deferred work settle first.
@@ -82,6 +97,40 @@ elif modprobe configfs && loaded=$(state configfs_dir_cache) &&
 	echo "ok 3 configfs_module"
 else
 	echo "not ok 3 configfs_module # modprobe, mount, umount or rmmod failed"
+	fail=1
+fi
+# 4.
+why=
+if ! command -v stress-ng >/dev/null; then
+	why="stress-ng is not in the guest (scripts/bench-static names it in programs)"
+else
+	mkdir -p /tmp/stress
+	r=1
+	while [ "$r" -le "$stress_rounds" ] && [ -z "$why" ]; do
+		for s in $stressors; do
+			rm -f /tmp/stress.yaml
+			# As selftests/stress-ng.sh: fewer zombies, smaller maps.
+			if ! (cd /tmp/stress && stress-ng "--$s" 1 --timeout "${stress_seconds}s" \
+				--clone-max 256 --mmap-bytes 2M --temp-path /tmp/stress \
+				--metrics-brief --yaml /tmp/stress.yaml) >/tmp/stress.out 2>&1; then
+				sed 's/^/# /' /tmp/stress.out
+				why="stress-ng --$s failed"
+				break
+			fi
+			ops=$(awk '$1 == "bogo-ops-per-second-real-time:" { print $2; exit }' /tmp/stress.yaml 2>/dev/null)
+			if ! awk -v o="$ops" 'BEGIN { exit !(o + 0 > 0) }'; then
+				why="stressor $s did no bogo operations"
+				break
+			fi
+			echo "# bench stress $s $r $ops"
+		done
+		r=$((r + 1))
+	done
+fi
+if [ -z "$why" ]; then
+	echo "ok 4 stress_ng"
+else
+	echo "not ok 4 stress_ng # $why"
 	fail=1
 fi
 exit $fail
